@@ -41,9 +41,11 @@ class StudyConfig {
   const std::optional<Objective>& objective() const { return objective_; }
 
   // The number of trials the algorithm creates in all, before any
-  // ResumeStudy raises it: n_experiments, capped by the number of distinct
-  // points when every parameter is discrete. 0 when the algorithm's own
-  // schedule decides (full grid search, Hyperband).
+  // ResumeStudy raises it. Grid search: n_experiments or the whole grid,
+  // at most the grid size. Random search: n_experiments; BO:
+  // n_initial_trials + n_iterations; both capped at the number of distinct
+  // points when every parameter has finite support, with a note. 0 for
+  // Hyperband, whose schedule decides.
   int64_t initial_budget() const { return initial_budget_; }
 
   // Facts to report to the user, such as a capped budget.
@@ -58,6 +60,13 @@ class StudyConfig {
 
  private:
   StudyConfig() = default;
+
+  // Steps of Create, in order; each fills the members it validates.
+  absl::Status ValidateAlgorithm();
+  absl::Status ValidateMetrics();
+  absl::Status ValidateSettings();
+  absl::Status ValidateRun();
+  void ComputeBudget();
 
   v1::StudySpec spec_;
   SearchSpace space_;

@@ -9,7 +9,7 @@ packages=(
   libabsl-dev libeigen3-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
-  libcurl4-openssl-dev nlohmann-json3-dev liblbfgspp-dev
+  libcurl4-openssl-dev nlohmann-json3-dev liblbfgspp-dev libcpp-httplib-dev
   clang libclang-rt-14-dev
   python3 python3-venv python3-pip python3-grpcio python3-protobuf
   python3-pytest python3-sklearn python3-numpy python3-yaml
@@ -18,6 +18,12 @@ packages=(
 sudo_cmd=()
 if [[ "$(id -u)" -ne 0 ]]; then
   sudo_cmd=(sudo)
+fi
+
+# The manifest check runs on Node.js. Some machines ship Node.js with npm
+# from another source, where Debian's npm package would conflict.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
 fi
 
 missing=()

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Configures and builds augur into build/ (or $AUGUR_BUILD_DIR), then
+# installs the Python client into the virtual environment .venv, made from
+# Debian's /usr/bin/python3 so that it sees python3-grpcio and python3-sklearn.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${AUGUR_BUILD_DIR:-${root}/build}"
+jobs="${AUGUR_JOBS:-2}"
+
+cmake -S "${root}" -B "${build_dir}" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build "${build_dir}" -j "${jobs}"
+
+venv="${root}/.venv"
+if [[ ! -x "${venv}/bin/python" ]]; then
+  /usr/bin/python3 -m venv --system-site-packages "${venv}"
+fi
+"${venv}/bin/python" -m pip install --quiet --no-index --no-build-isolation \
+  --no-deps "${root}/client/python"

@@ -161,7 +161,7 @@ class GaussianProcess {
   int size() const { return static_cast<int>(size_); }
 
  private:
-  auto Lower() const {
+  const auto Lower() const {
     return lower_.topLeftCorner(size_, size_).triangularView<Eigen::Lower>();
   }
 

@@ -144,6 +144,16 @@ absl::StatusOr<int> RunLocally(Connection& connection, v1::Study study,
 absl::StatusOr<int> RunStudy(const RunCommandOptions& options) {
   AUGUR_ASSIGN_OR_RETURN(const StudyFile study_file,
                          ReadStudyFile(options.file));
+
+  // Checked before the study is created, so a file that cannot run leaves
+  // nothing behind in the database.
+  if (study_file.spec.run().cmd().empty() &&
+      study_file.spec.runner() != v1::KUBERNETES) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.file, " has no run.cmd; add a `run:` section with a `cmd:` "
+        "line holding the command that trains one trial"));
+  }
+
   AUGUR_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection,
                          Connection::Open(options.connection));
   AUGUR_ASSIGN_OR_RETURN(

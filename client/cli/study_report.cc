@@ -80,12 +80,6 @@ const v1::Metric* FindMetric(const v1::Trial& trial, const std::string& name) {
   return nullptr;
 }
 
-std::string FirstLine(const std::string& text, size_t max_size) {
-  std::string line = text.substr(0, text.find('\n'));
-  if (line.size() > max_size) line = line.substr(0, max_size - 3) + "...";
-  return line;
-}
-
 // "4", or "4 (resumed)" for a trial that loads its parent's checkpoint.
 std::string ParentText(const v1::Trial& trial) {
   if (trial.parent_id() == 0) return "";
@@ -262,7 +256,7 @@ std::string RenderStudyTable(const v1::Study& study,
       row.push_back(metric == nullptr ? "" : FormatMetricValue(metric->value()));
     }
     if (any_parent) row.push_back(ParentText(trial));
-    row.push_back(FirstLine(trial.message(), kMaxMessageColumn));
+    row.push_back(SummarizeMessage(trial.message(), kMaxMessageColumn));
     table.AddRow(std::move(row));
   }
   if (trials.empty()) return text + "no trials yet\n";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
@@ -65,6 +66,19 @@ std::string CsvRecord(const std::vector<std::string>& fields) {
                          out->append(CsvField(field));
                        }) +
          "\n";
+}
+
+std::string SummarizeMessage(absl::string_view message, size_t max_size) {
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(message, '\n', absl::SkipWhitespace());
+  std::string summary;
+  if (!lines.empty()) summary = std::string(lines.front());
+  if (lines.size() > 1) absl::StrAppend(&summary, " ", lines.back());
+
+  if (summary.size() > max_size && max_size > 3) {
+    summary = summary.substr(0, max_size - 3) + "...";
+  }
+  return summary;
 }
 
 }  // namespace augur

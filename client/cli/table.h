@@ -41,6 +41,11 @@ std::string FormatMetricValue(double value);
 // comma, a double quote, a CR or an LF, with double quotes doubled.
 std::string CsvField(absl::string_view field);
 
+// Returns a one-line summary of a multi-line trial message: its first line,
+// then its last non-empty line when there are more ("exit status 1; stderr
+// ends with: ... ModuleNotFoundError: ..."), cut to `max_size` characters.
+std::string SummarizeMessage(absl::string_view message, size_t max_size);
+
 // Returns the fields as one CSV record ending in "\n".
 std::string CsvRecord(const std::vector<std::string>& fields);
 

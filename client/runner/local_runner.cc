@@ -127,8 +127,8 @@ absl::Status LocalRunner::CheckCommand() const {
   if (command.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "study ", study_name_,
-        " has no run.cmd; add `run: {cmd: ...}` to the study file with the "
-        "command that trains one trial"));
+        " has no run.cmd; add a `run:` section with a `cmd:` line holding "
+        "the command that trains one trial"));
   }
   AUGUR_ASSIGN_OR_RETURN(const std::vector<std::string> names,
                          PlaceholderNames(command));
@@ -377,8 +377,19 @@ void LocalRunner::PollProcesses() {
 
   for (int slot = 0; slot < static_cast<int>(slots_.size()); ++slot) {
     if (slots_[slot] == nullptr) continue;
-    const std::optional<ExitStatus> exit = slots_[slot]->process->TryWait();
+    RunningTrial& running = *slots_[slot];
+    const std::optional<ExitStatus> exit =
+        running.process->TryWait(/*kill_leftovers=*/!running.stop_requested);
     if (!exit.has_value()) continue;
+
+    // A trial told to stop may still be saving its checkpoint after its
+    // shell died of SIGTERM: wait for its group until the kill deadline,
+    // which EnforceKillDeadlines enforces.
+    if (running.stop_requested && !running.killed &&
+        running.process->GroupAlive()) {
+      continue;
+    }
+    running.process->SignalGroup(SIGKILL);
 
     // Read what is left; the group is gone, so the pipe reaches end of file.
     while (slots_[slot]->process->stdout_fd() >= 0) {
@@ -497,7 +508,7 @@ void LocalRunner::FinishTrial(int slot, const ExitStatus& exit) {
                     FormatMetricValue(trial.objective_value()));
   }
   if (trial.state() != v1::SUCCEEDED && !trial.message().empty()) {
-    absl::StrAppend(&line, " (", trial.message().substr(0, trial.message().find('\n')), ")");
+    absl::StrAppend(&line, " (", SummarizeMessage(trial.message(), 300), ")");
   }
   absl::StrAppend(&line, " [", Describe(trial), "]");
   progress() << line << "\n";

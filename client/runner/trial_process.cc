@@ -208,7 +208,9 @@ std::vector<std::string> TrialProcess::ReadLines() {
 
 void TrialProcess::SignalGroup(int signal) { kill(-pid_, signal); }
 
-std::optional<ExitStatus> TrialProcess::TryWait() {
+bool TrialProcess::GroupAlive() const { return kill(-pid_, 0) == 0; }
+
+std::optional<ExitStatus> TrialProcess::TryWait(bool kill_leftovers) {
   if (exit_status_.has_value()) return exit_status_;
 
   int status = 0;
@@ -221,7 +223,7 @@ std::optional<ExitStatus> TrialProcess::TryWait() {
   exit_status_ = exit;
 
   // Background children of the trial would hold the stdout pipe open.
-  SignalGroup(SIGKILL);
+  if (kill_leftovers) SignalGroup(SIGKILL);
   return exit_status_;
 }
 

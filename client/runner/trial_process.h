@@ -75,9 +75,14 @@ class TrialProcess {
   void SignalGroup(int signal);
 
   // Reaps the process without blocking. Returns its exit status once it has
-  // ended (and from then on), nullopt while it runs. After the leader exits,
-  // any process it left behind in its group is sent SIGKILL.
-  std::optional<ExitStatus> TryWait();
+  // ended (and from then on), nullopt while it runs. When the leader exits
+  // and `kill_leftovers` is set, any process it left behind in its group is
+  // sent SIGKILL. A trial told to stop passes false, so that a program under
+  // `sh -c` gets its grace period even after the shell died of SIGTERM.
+  std::optional<ExitStatus> TryWait(bool kill_leftovers = true);
+
+  // Returns true while any process of the group is alive.
+  bool GroupAlive() const;
 
  private:
   TrialProcess(pid_t pid, int stdout_fd, int stdout_log_fd);

@@ -30,7 +30,9 @@ std::optional<TrialRow> BestTrial(const std::vector<TrialRow>& trials,
                                   const Objective& objective) {
   const TrialRow* best = nullptr;
   for (const TrialRow& trial : trials) {
-    if (trial.state != v1::SUCCEEDED || !trial.objective_value.has_value()) {
+    const bool finished =
+        trial.state == v1::SUCCEEDED || trial.state == v1::STOPPED;
+    if (!finished || !trial.objective_value.has_value()) {
       continue;
     }
     // Trials come in id order, so keeping the first of equal values keeps
@@ -108,9 +110,11 @@ absl::StatusOr<v1::Study> LoadStudyProto(StoreTransaction& transaction,
   proto.set_stopped_trials(counts[v1::STOPPED]);
 
   if (!config.objective().has_value()) return proto;
-  AUGUR_ASSIGN_OR_RETURN(std::vector<TrialRow> succeeded,
-                         transaction.ListTrials(study.id, {v1::SUCCEEDED}));
-  std::optional<TrialRow> best = BestTrial(succeeded, *config.objective());
+  // A STOPPED trial counts too: the trial whose report reached an
+  // early-stopping threshold ends STOPPED and is usually the best one.
+  AUGUR_ASSIGN_OR_RETURN(std::vector<TrialRow> finished,
+                         transaction.ListTrials(study.id, {v1::SUCCEEDED, v1::STOPPED}));
+  std::optional<TrialRow> best = BestTrial(finished, *config.objective());
   if (best.has_value()) {
     AUGUR_ASSIGN_OR_RETURN(*proto.mutable_best_trial(),
                            LoadTrialProto(transaction, *best, study.name));

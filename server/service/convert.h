@@ -35,7 +35,7 @@ absl::StatusOr<v1::Study> LoadStudyProto(StoreTransaction& transaction,
 // direction.
 bool IsBetter(double a, double b, const Objective& objective);
 
-// Returns the SUCCEEDED trial of `trials` with the best objective value
+// Returns the SUCCEEDED or STOPPED trial of `trials` with the best objective value
 // (ties: the lower id), or nullopt when none has a value.
 std::optional<TrialRow> BestTrial(const std::vector<TrialRow>& trials,
                                   const Objective& objective);

@@ -79,6 +79,43 @@ run:
       TrialStdout(directory.path(), "stubborn", shown["trials"][0]), "never"));
 }
 
+// run.cmd starts the program without `exec`, so SIGTERM kills the shell
+// first. The program's own handler must still get the grace period to save
+// its checkpoint before the runner ends the trial.
+TEST(RunStopping, GracePeriodOutlivesShell) {
+  TempDirectory directory;
+  WriteFile(directory.path() / "saver.sh", R"sh(
+trap 'sleep 0.3; echo saved > "$AUGUR_OUTPUT_DIR/checkpoint"; exit 0' TERM
+echo accuracy=0.95
+while true; do sleep 0.1; done
+)sh");
+  WriteFile(directory.path() / "saver.yml", R"yaml(
+kind: group
+hptuning:
+  concurrency: 1
+  metric: {name: accuracy, optimization: maximize}
+  early_stopping:
+    - {metric: accuracy, value: 0.9, optimization: maximize}
+  matrix:
+    x: {values: [1, 2]}
+run:
+  cmd: sh saver.sh; echo after
+)yaml");
+
+  const CliResult run = RunAugur(directory.path(),
+                                 "run saver.yml --db test.db --stop-grace 5");
+
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json shown = ShowStudy(directory.path(), "saver");
+  ASSERT_FALSE(shown.is_discarded());
+  ASSERT_EQ(shown["trials"].size(), 1u);
+  EXPECT_EQ(shown["trials"][0]["state"], "STOPPED");
+  const fs::path checkpoint = directory.path() / "augur-runs" / "saver" /
+                              std::to_string(shown["trials"][0]["id"].get<int64_t>()) /
+                              "checkpoint";
+  EXPECT_TRUE(fs::exists(checkpoint)) << "the trial was killed before it saved";
+}
+
 // Trial x=2 prints nothing at all, so only the runner's periodic ShouldStop
 // call can tell it that trial x=1 stopped the study.
 TEST(RunStopping, SilentTrialStopsWithStudy) {

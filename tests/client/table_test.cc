@@ -37,5 +37,21 @@ TEST(CsvRecord, JoinsFieldsWithCommas) {
   EXPECT_EQ(CsvRecord({"1", "a,b", ""}), "1,\"a,b\",\n");
 }
 
+TEST(SummarizeMessage, JoinsFirstAndLastLine) {
+  EXPECT_EQ(SummarizeMessage("exit status 1; stderr ends with:\nTraceback\n"
+                             "ImportError: no module x\n",
+                             200),
+            "exit status 1; stderr ends with: ImportError: no module x");
+}
+
+TEST(SummarizeMessage, KeepsSingleLine) {
+  EXPECT_EQ(SummarizeMessage("timed out", 200), "timed out");
+  EXPECT_EQ(SummarizeMessage("", 200), "");
+}
+
+TEST(SummarizeMessage, CutsToMaxSize) {
+  EXPECT_EQ(SummarizeMessage("abcdefghij", 6), "abc...");
+}
+
 }  // namespace
 }  // namespace augur

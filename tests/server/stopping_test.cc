@@ -205,6 +205,26 @@ TEST(Threshold, StoppedTrialCompletesAsStopped) {
   EXPECT_EQ(GetStudyOrFail(server.stub(), "ends").stopped_trials(), 1);
 }
 
+TEST(Threshold, StoppedTriggerTrialIsBestTrial) {
+  TestServer server;
+  v1::StudySpec spec = WideGrid("best", 2);
+  spec.mutable_metric()->set_name("loss");
+  spec.mutable_metric()->set_optimization(v1::MINIMIZE);
+  AddThreshold(spec, "loss", 0.1, v1::MINIMIZE);
+  CreateStudyOrFail(server.stub(), spec);
+  const std::vector<int64_t> ids = TakeTrials(server.stub(), "best", 2, "w");
+
+  ReportOrFail(server.stub(), ids[1], 0, {{"loss", 0.5}});
+  ASSERT_TRUE(
+      ReportOrFail(server.stub(), ids[0], 0, {{"loss", 0.01}}).should_stop());
+  ASSERT_TRUE(Complete(server.stub(), ids[0], v1::STOPPED, {}, nullptr).ok());
+  ASSERT_TRUE(Complete(server.stub(), ids[1], v1::SUCCEEDED, {}, nullptr).ok());
+
+  const v1::Study study = GetStudyOrFail(server.stub(), "best");
+  EXPECT_EQ(study.best_trial().id(), ids[0]);
+  EXPECT_EQ(study.best_trial().objective_value(), 0.01);
+}
+
 TEST(Threshold, ResumedStudyForgetsTrigger) {
   TestServer server;
   v1::StudySpec spec = WideGrid("again", 3);

@@ -247,7 +247,7 @@ int StopStudyCommand(const std::string& study_name, const std::string& reason,
   auto study = (*connection)->client().StopStudy(study_name, reason);
   if (!study.ok()) return PrintError(study.status());
   std::cout << "study " << study->name() << " is "
-            << v1::StudyState_Name(study->state()) << "\n";
+            << v1::StudyState_Name(study->state()).substr(6) << "\n";
   return kExitOk;
 }
 

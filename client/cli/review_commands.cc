@@ -36,8 +36,15 @@ void PrintRunHint(Client& client, const std::string& study_name) {
     return;
   }
   std::cerr << "study " << study_name << " is "
-            << v1::StudyState_Name(study->state()).substr(6)
-            << "; `augur resume " << study_name
+            << v1::StudyState_Name(study->state()).substr(6);
+  if (study->state() == v1::STUDY_FAILED) {
+    // ResumeStudy rejects a FAILED study, so the trial waits until the
+    // study's file runs under a new name or the trial is added elsewhere.
+    std::cerr << "; a FAILED study cannot be resumed, so the trial stays "
+                 "PENDING\n";
+    return;
+  }
+  std::cerr << "; `augur resume " << study_name
             << "` reopens it and runs the trial\n";
 }
 

@@ -91,7 +91,7 @@ absl::StatusOr<v1::Study> CreateStudy(ServiceContext& context,
             return absl::AlreadyExistsError(absl::StrCat(
                 "study \"", spec.name(),
                 "\" already exists with a different spec; choose another "
-                "name, or GetStudy to see the stored spec"));
+                "name, or read the stored spec with GetStudy (`augur show NAME`)"));
           }
           AUGUR_ASSIGN_OR_RETURN(
               reply, LoadStudyProto(transaction, *existing, runtime->config));

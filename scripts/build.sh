@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds augur into build/ (or $AUGUR_BUILD_DIR), then
 # installs the Python client into the virtual environment .venv, made from
-# Debian's /usr/bin/python3 so that it sees python3-grpcio and python3-sklearn.
+# Debian's /usr/bin/python3 so that it imports python3-grpcio and python3-sklearn.
 #
 # Usage: build.sh [TARGET...]   (no target builds everything, tests included)
 set -euo pipefail

@@ -382,7 +382,7 @@ void LocalRunner::PollProcesses() {
         running.process->TryWait(/*kill_leftovers=*/!running.stop_requested);
     if (!exit.has_value()) continue;
 
-    // A trial told to stop may still be saving its checkpoint after its
+    // A trial that received a stop decision may still be saving its checkpoint after its
     // shell died of SIGTERM: wait for its group until the kill deadline,
     // which EnforceKillDeadlines enforces.
     if (running.stop_requested && !running.killed &&

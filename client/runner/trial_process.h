@@ -77,7 +77,7 @@ class TrialProcess {
   // Reaps the process without blocking. Returns its exit status once it has
   // ended (and from then on), nullopt while it runs. When the leader exits
   // and `kill_leftovers` is set, any process it left behind in its group is
-  // sent SIGKILL. A trial told to stop passes false, so that a program under
+  // sent SIGKILL. A trial that received a stop decision passes false, so that a program under
   // `sh -c` gets its grace period even after the shell died of SIGTERM.
   std::optional<ExitStatus> TryWait(bool kill_leftovers = true);
 

@@ -15,8 +15,8 @@
 
 namespace augur {
 
-// One trial of a study as an algorithm sees it: a read-only copy of what the
-// trial store holds.
+// One trial of a study as an algorithm reads it: a read-only copy of the
+// trial store's row.
 struct TrialRecord {
   int64_t id = 0;
   v1::TrialState state = v1::TRIAL_STATE_UNSPECIFIED;
@@ -49,7 +49,7 @@ struct StudyView {
   std::string algorithm_state;
 };
 
-// A new trial the algorithm asks the server to create.
+// A new trial for the server to create.
 struct Suggestion {
   Point point;
   std::optional<int64_t> parent_id;
@@ -70,7 +70,7 @@ struct SuggestResult {
   std::optional<std::string> new_study_state;
 };
 
-// A search algorithm: an ask/tell optimiser whose answer is a pure function
+// A search algorithm: an ask/tell optimiser whose result is a pure function
 // of the StudyView. It keeps nothing between calls, so a restarted server
 // continues a study exactly where it stopped.
 //

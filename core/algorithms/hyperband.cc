@@ -298,10 +298,7 @@ class SuggestPass {
                      const std::vector<const TrialRecord*>& existing) {
     absl::flat_hash_set<int64_t> done;
     for (const TrialRecord* trial : existing) {
-      std::optional<Position> position = ParseState(trial->algorithm_state);
-      if (position.has_value() && position->parent.has_value()) {
-        done.insert(*position->parent);
-      }
+      if (trial->parent_id.has_value()) done.insert(*trial->parent_id);
     }
 
     for (const TrialRecord* parent : promoted_from) {

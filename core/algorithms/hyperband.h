@@ -21,7 +21,7 @@ namespace augur {
 // A rung is complete when all its trials are created and none is PENDING or
 // ACTIVE. Then the best SUCCEEDED trials that reported the metric, ranked by
 // their latest value (ties: lower trial id first), are promoted, up to the
-// next rung's size; when none qualifies the bracket ends. New configurations
+// next rung's size. When none qualifies, the bracket ends. New configurations
 // come from one study-wide draw counter, never repeat a configuration of the
 // same bracket, and avoid configurations of earlier brackets while the space
 // has unused points. In a discrete space each bracket's first rung is capped

@@ -6,7 +6,7 @@
 #
 # Usage: run_example.sh AUGUR EXAMPLE_DIR EXPECTED_TRIALS
 # The trial scripts import scikit-learn and augur_client: the caller puts a
-# python3 that sees Debian's python3-sklearn first on PATH and the
+# python3 that imports Debian's python3-sklearn first on PATH and the
 # augur_client package on PYTHONPATH.
 set -euo pipefail
 
